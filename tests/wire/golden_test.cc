@@ -48,14 +48,20 @@ Bytes read_file(const std::string& name) {
   return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-// Decodes Message from r, then checks it consumed everything and re-encodes identically.
+// Decodes Message from r and re-encodes it into out.
 template <class Message>
 void check_body(Reader& r, int16_t version, Writer& out) {
   Message m;
   m.decode(r, version);
   ASSERT_TRUE(r.ok()) << "decode failed: " << r.error() << " at byte " << r.position();
-  EXPECT_EQ(r.remaining(), 0u) << "bytes left over after the message";
   m.encode(out, version);
+}
+
+// Known client quirks: requests with bytes after the message, which Apache Kafka ignores
+// (its request parser never checks for leftovers), so gregor must ignore them too.
+// librdkafka 2.11 appends three bytes to Metadata v12 requests.
+bool trailing_bytes_expected(const std::string& client, int16_t api_key, int16_t version) {
+  return client == "confluent-kafka" && api_key == 3 && version == 12;
 }
 
 class GoldenFrame : public ::testing::TestWithParam<Fixture> {};
@@ -100,7 +106,13 @@ TEST_P(GoldenFrame, DecodesAndReencodesByteExact) {
     default:
       FAIL() << "api key " << f.api_key << " not in the schemas";
   }
-  EXPECT_EQ(out.buffer(), bytes) << "re-encoding differs from the captured bytes";
+  Bytes expected = bytes;
+  if (r.remaining() != 0) {
+    EXPECT_TRUE(f.request && trailing_bytes_expected(f.client, f.api_key, f.api_version))
+        << r.remaining() << " bytes left over after the message";
+    expected.resize(bytes.size() - r.remaining());
+  }
+  EXPECT_EQ(out.buffer(), expected) << "re-encoding differs from the captured bytes";
 }
 
 std::string fixture_name(const ::testing::TestParamInfo<Fixture>& info) {
