@@ -112,6 +112,12 @@ constexpr ConfigKey kServerKeys[] = {
     row("connections.max.reauth.ms", kLong, "0", kAny, kMedium, kReadOnly,
         "Session lifetime before SASL clients must re-authenticate; 0 disables it."),
 
+    // gregor's own admin HTTP endpoint (Kafka has no equivalent: it serves JMX instead).
+    row("admin.http.host", kString, "", kAny, kMedium, kReadOnly,
+        "Interface of gregor's admin HTTP endpoint (/metrics, /ready); empty for all."),
+    row("admin.http.port", kInt, "9644", kAny, kMedium, kReadOnly,
+        "Port of gregor's admin HTTP endpoint; 0 picks a free port, -1 turns it off."),
+
     // Metrics and quotas.
     row("metric.reporters", kList, "", kAny, kLow, kClusterWide,
         "Metrics reporter classes; gregor exports Prometheus text instead."),

@@ -3,6 +3,7 @@
 #include <map>
 #include <mutex>
 
+#include <spdlog/spdlog.h>
 #include <spdlog/logger.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/ostream_sink.h>
@@ -120,6 +121,11 @@ struct State {
     for (auto& [name, l] : loggers)
       l->sinks() = {sink};
     apply_levels();
+    // Modules that log through spdlog's default logger (net, log, cluster stay free of obs)
+    // get the same sink and Kafka's layout, under the logger name "gregor".
+    auto fallback = std::make_shared<spdlog::logger>("gregor", sink);
+    fallback->set_level(to_spdlog(effective("gregor")));
+    spdlog::set_default_logger(std::move(fallback));
   }
 };
 
