@@ -70,6 +70,15 @@ def default_config(size: int) -> dict[str, str]:
     }
 
 
+def _admin_http_config(kind: str) -> dict[str, str]:
+    """gregor serves /metrics and /ready on an admin HTTP port (9644 by default); every
+    gregor broker gets a probed port of its own so that several can run on one host, and
+    binds it on the loopback interface like everything else the harness starts."""
+    if kind != GREGOR:
+        return {}
+    return {"admin.http.host": LOOPBACK, "admin.http.port": str(free_port())}
+
+
 class Broker:
     """One broker process with its own port, data directory and log file."""
 
@@ -98,6 +107,7 @@ class Broker:
             "zookeeper.connect": zk_connect,
             "log.dirs": str(self.workdir / "data"),
             **default_config(1),
+            **_admin_http_config(kind),
             **(config or {}),
         }
         self.overrides = dict(overrides or {})
@@ -111,6 +121,16 @@ class Broker:
     @property
     def bootstrap(self) -> str:
         return f"{LOOPBACK}:{self.port}"
+
+    @property
+    def admin_port(self) -> Optional[int]:
+        """gregor's admin HTTP port (GET /metrics, GET /ready), as configured; None for a
+        Kafka broker, or when the endpoint is off (-1) or on an ephemeral port (0)."""
+        if self.kind != GREGOR:
+            return None
+        value = self.overrides.get("admin.http.port", self.config.get("admin.http.port", "9644"))
+        port = int(value)
+        return port if port > 0 else None
 
     @property
     def data_dir(self) -> Path:

@@ -75,13 +75,6 @@ void Broker::start_listeners() {
     fail_start(fmt::format("failed to bind the listeners: {}", started.error().message));
     return;
   }
-  auto socket_log = obs::logger("kafka.network.SocketServer");
-  for (const auto& ep : config_.listeners()) {
-    socket_log.info("[SocketServer listenerType=ZK_BROKER, nodeId={}] Awaiting socket "
-                    "connections on {}:{}.",
-                    id(), ep.host.empty() ? "0.0.0.0" : ep.host,
-                    bound_port(ep.listener_name));
-  }
 }
 
 void Broker::start_admin_http() {
@@ -93,7 +86,6 @@ void Broker::start_admin_http() {
                            admin_config->port, started.error().message));
     return;
   }
-  log_.info("Admin HTTP endpoint (/metrics, /ready) listening on port {}", admin_->bound_port());
 }
 
 void Broker::finish_start() {

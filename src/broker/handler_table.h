@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 
 #include "broker/request.h"
 #include "gregor/wire/codec.h"
@@ -37,7 +38,8 @@ void dispatch(RequestContext& ctx, wire::Reader& body, std::shared_ptr<Completio
   typename Api::Request request;
   request.decode(body, ctx.version);
   if (!body.ok()) {
-    done->close_connection(body.error());
+    done->close_connection(std::string("malformed ") + std::string(ctx.api->name) + " v" +
+                           std::to_string(ctx.version) + " request: " + body.error());
     return;
   }
   Fn(ctx, std::move(request), Reply<typename Api::Response>(ctx, std::move(done)));

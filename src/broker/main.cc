@@ -73,8 +73,9 @@ int main(int argc, char** argv) {
   }
   switch (cmd->action) {
     case CommandLine::Action::kHelp:
-      std::fputs(gregor::config::usage_text("gregor").c_str(), stdout);
-      return 0;
+      // kafka.Kafka prints its usage and exits 1, with no arguments and with --help alike.
+      std::fputs(gregor::config::usage_text("gregor").c_str(), stderr);
+      return 1;
     case CommandLine::Action::kVersion:
       std::printf("gregor %s (Kafka protocol of Apache Kafka %s, ZooKeeper mode)\n",
                   gregor::broker::kVersion, gregor::broker::kKafkaVersion);
