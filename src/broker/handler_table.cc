@@ -23,6 +23,8 @@ const HandlerEntry* find_handler(int16_t key) {
   return nullptr;
 }
 
-std::span<const HandlerEntry> served_apis() { return kTable; }
+std::span<const HandlerEntry> served_apis() {
+  return kTable;
+}
 
 }  // namespace gregor::broker

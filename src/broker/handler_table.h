@@ -32,8 +32,8 @@ std::span<const HandlerEntry> served_apis();
 
 // Decodes Api's request and calls Fn with it. A body that does not decode is a broken
 // client or an attack; Kafka closes the connection, and so do we.
-template <class Api, void (*Fn)(RequestContext&, typename Api::Request&&,
-                                Reply<typename Api::Response>)>
+template <class Api,
+          void (*Fn)(RequestContext&, typename Api::Request&&, Reply<typename Api::Response>)>
 void dispatch(RequestContext& ctx, wire::Reader& body, std::shared_ptr<Completion> done) {
   typename Api::Request request;
   request.decode(body, ctx.version);
@@ -46,8 +46,8 @@ void dispatch(RequestContext& ctx, wire::Reader& body, std::shared_ptr<Completio
 }
 
 // Builds a table entry for Api served at its full schema range.
-template <class Api, void (*Fn)(RequestContext&, typename Api::Request&&,
-                                Reply<typename Api::Response>)>
+template <class Api,
+          void (*Fn)(RequestContext&, typename Api::Request&&, Reply<typename Api::Response>)>
 constexpr HandlerEntry serve() {
   return HandlerEntry{Api::kKey, Api::kMinVersion, Api::kMaxVersion, &dispatch<Api, Fn>};
 }

@@ -19,8 +19,8 @@ namespace {
 using gregor::config::CommandLine;
 
 int run(const CommandLine& cmd) {
-  auto log_config = gregor::obs::logging_config_from_env(
-      [](const char* name) { return std::getenv(name); });
+  auto log_config =
+      gregor::obs::logging_config_from_env([](const char* name) { return std::getenv(name); });
   if (!log_config) {
     std::fprintf(stderr, "gregor: %s\n", log_config.error().c_str());
     return 1;

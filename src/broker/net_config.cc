@@ -24,8 +24,8 @@ net::SecurityProtocol to_net(config::SecurityProtocol p) {
 net::ServerConfig make_server_config(const config::BrokerConfig& config) {
   net::ServerConfig out;
   for (const auto& ep : config.listeners()) {
-    out.listeners.push_back(net::ListenerConfig{ep.listener_name, ep.host, ep.port,
-                                                to_net(ep.protocol)});
+    out.listeners.push_back(
+        net::ListenerConfig{ep.listener_name, ep.host, ep.port, to_net(ep.protocol)});
   }
   out.socket_request_max_bytes = config.get_int("socket.request.max.bytes");
   out.connections_max_idle_ms = config.get_long("connections.max.idle.ms");

@@ -123,8 +123,8 @@ void RequestPipeline::on_frame(net::Connection& connection, net::RequestSlot slo
   wire::RequestHeader header;
   header.decode(reader, api->request_header_version(version));
   if (!reader.ok()) {
-    done->close_connection(fmt::format("malformed {} v{} request header: {}", api->name, version,
-                                       reader.error()));
+    done->close_connection(
+        fmt::format("malformed {} v{} request header: {}", api->name, version, reader.error()));
     return;
   }
   RequestContext ctx;

@@ -3,11 +3,11 @@
 #include <map>
 #include <mutex>
 
-#include <spdlog/spdlog.h>
 #include <spdlog/logger.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 
 namespace gregor::obs {
 

@@ -16,6 +16,8 @@ const ApiDescriptor* find_api(int16_t key) {
   return key >= 0 && key < 1024 ? table[key] : nullptr;
 }
 
-std::span<const ApiDescriptor> all_apis() { return {kApis, static_cast<size_t>(kApiCount)}; }
+std::span<const ApiDescriptor> all_apis() {
+  return {kApis, static_cast<size_t>(kApiCount)};
+}
 
 }  // namespace gregor::wire

@@ -9,12 +9,14 @@ namespace {
 // Big-endian loads and stores; the protocol is big-endian throughout.
 uint64_t load_be(const uint8_t* p, size_t n) {
   uint64_t v = 0;
-  for (size_t i = 0; i < n; ++i) v = (v << 8) | p[i];
+  for (size_t i = 0; i < n; ++i)
+    v = (v << 8) | p[i];
   return v;
 }
 
 void store_be(Bytes& out, uint64_t v, size_t n) {
-  for (size_t i = 0; i < n; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * (n - 1 - i))));
+  for (size_t i = 0; i < n; ++i)
+    out.push_back(static_cast<uint8_t>(v >> (8 * (n - 1 - i))));
 }
 
 constexpr char kBase64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -100,7 +102,8 @@ Records Records::from_files(std::vector<FileSlice> slices) {
 
 int64_t Records::size() const {
   int64_t n = static_cast<int64_t>(bytes_.size());
-  for (const auto& f : files_) n += f.length;
+  for (const auto& f : files_)
+    n += f.length;
   return n;
 }
 
@@ -201,8 +204,8 @@ int64_t Reader::read_varlong() {
   return 0;
 }
 
-// Reads a string (int16) or bytes (int32) length, or a compact one in flexible versions. Returns -1 for null (only when nullable_ok), else a length
-// that is known to fit in the remaining bytes.
+// Reads a string (int16) or bytes (int32) length, or a compact one in flexible versions. Returns -1
+// for null (only when nullable_ok), else a length that is known to fit in the remaining bytes.
 int32_t Reader::read_length(bool flexible, bool nullable_ok, bool int16_length) {
   int64_t len;
   if (flexible) {
@@ -234,14 +237,16 @@ int32_t Reader::read_length(bool flexible, bool nullable_ok, bool int16_length) 
 std::string Reader::read_string(bool flexible) {
   int32_t len = read_length(flexible, false, true);
   const uint8_t* p = len > 0 ? need(static_cast<size_t>(len)) : nullptr;
-  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(len)) : std::string();
+  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(len))
+           : std::string();
 }
 
 std::optional<std::string> Reader::read_nullable_string(bool flexible) {
   int32_t len = read_length(flexible, true, true);
   if (len < 0) return std::nullopt;
   const uint8_t* p = len > 0 ? need(static_cast<size_t>(len)) : nullptr;
-  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(len)) : std::string();
+  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(len))
+           : std::string();
 }
 
 Bytes Reader::read_bytes(bool flexible) {
@@ -290,7 +295,9 @@ Reader Reader::take(size_t n) {
   return Reader(p, n);
 }
 
-void Reader::skip(size_t n) { need(n); }
+void Reader::skip(size_t n) {
+  need(n);
+}
 
 void Reader::skip_tagged_fields() {
   uint32_t count = read_uvarint();
@@ -300,17 +307,29 @@ void Reader::skip_tagged_fields() {
   }
 }
 
-void Writer::write_int16(int16_t v) { store_be(buf_, static_cast<uint16_t>(v), 2); }
-void Writer::write_uint16(uint16_t v) { store_be(buf_, v, 2); }
-void Writer::write_int32(int32_t v) { store_be(buf_, static_cast<uint32_t>(v), 4); }
-void Writer::write_uint32(uint32_t v) { store_be(buf_, v, 4); }
-void Writer::write_int64(int64_t v) { store_be(buf_, static_cast<uint64_t>(v), 8); }
+void Writer::write_int16(int16_t v) {
+  store_be(buf_, static_cast<uint16_t>(v), 2);
+}
+void Writer::write_uint16(uint16_t v) {
+  store_be(buf_, v, 2);
+}
+void Writer::write_int32(int32_t v) {
+  store_be(buf_, static_cast<uint32_t>(v), 4);
+}
+void Writer::write_uint32(uint32_t v) {
+  store_be(buf_, v, 4);
+}
+void Writer::write_int64(int64_t v) {
+  store_be(buf_, static_cast<uint64_t>(v), 8);
+}
 void Writer::write_float64(double v) {
   uint64_t bits;
   std::memcpy(&bits, &v, sizeof bits);
   store_be(buf_, bits, 8);
 }
-void Writer::write_uuid(const Uuid& v) { buf_.insert(buf_.end(), v.bytes, v.bytes + 16); }
+void Writer::write_uuid(const Uuid& v) {
+  buf_.insert(buf_.end(), v.bytes, v.bytes + 16);
+}
 
 void Writer::write_uvarint(uint32_t v) {
   while (v >= 0x80) {
@@ -424,10 +443,13 @@ size_t Writer::reserve_int32() {
 
 void Writer::patch_int32(size_t pos, int32_t v) {
   const auto u = static_cast<uint32_t>(v);
-  for (size_t i = 0; i < 4; ++i) buf_[pos + i] = static_cast<uint8_t>(u >> (24 - 8 * i));
+  for (size_t i = 0; i < 4; ++i)
+    buf_[pos + i] = static_cast<uint8_t>(u >> (24 - 8 * i));
 }
 
-int64_t Writer::size() const { return static_cast<int64_t>(buf_.size()) + file_bytes_; }
+int64_t Writer::size() const {
+  return static_cast<int64_t>(buf_.size()) + file_bytes_;
+}
 
 size_t uvarint_size(uint32_t v) {
   size_t n = 1;

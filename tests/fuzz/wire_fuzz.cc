@@ -42,10 +42,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   header.decode(header_reader, api.request_header_version(version));
 
   switch (api.key) {
-#define GREGOR_FUZZ_API(Name, key)                                               \
-  case key:                                                                     \
-    decode_and_check<gregor::wire::Name##Request>(data, size, version);        \
-    decode_and_check<gregor::wire::Name##Response>(data, size, version);       \
+#define GREGOR_FUZZ_API(Name, key)                                       \
+  case key:                                                              \
+    decode_and_check<gregor::wire::Name##Request>(data, size, version);  \
+    decode_and_check<gregor::wire::Name##Response>(data, size, version); \
     break;
     GREGOR_WIRE_FOR_EACH_API(GREGOR_FUZZ_API)
 #undef GREGOR_FUZZ_API

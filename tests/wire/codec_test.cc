@@ -99,7 +99,8 @@ TEST(Codec, TaggedFieldsAreSkipped) {
 
 TEST(Codec, UuidBase64MatchesKafkaTextForm) {
   Uuid u;
-  for (int i = 0; i < 16; ++i) u.bytes[i] = static_cast<uint8_t>(i);
+  for (int i = 0; i < 16; ++i)
+    u.bytes[i] = static_cast<uint8_t>(i);
   std::string text = u.to_base64();
   EXPECT_EQ(text.size(), 22u);
   EXPECT_EQ(text, "AAECAwQFBgcICQoLDA0ODw");

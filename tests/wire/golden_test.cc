@@ -7,8 +7,8 @@
 
 #include <fstream>
 #include <iterator>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -93,13 +93,13 @@ TEST_P(GoldenFrame, DecodesAndReencodesByteExact) {
     h.encode(out, hv);
   }
   switch (f.api_key) {
-#define GREGOR_GOLDEN_CASE(Name, key)                                     \
-  case key:                                                              \
-    if (f.request) {                                                     \
-      check_body<Name##Request>(r, f.api_version, out);                  \
-    } else {                                                             \
-      check_body<Name##Response>(r, f.api_version, out);                 \
-    }                                                                    \
+#define GREGOR_GOLDEN_CASE(Name, key)                    \
+  case key:                                              \
+    if (f.request) {                                     \
+      check_body<Name##Request>(r, f.api_version, out);  \
+    } else {                                             \
+      check_body<Name##Response>(r, f.api_version, out); \
+    }                                                    \
     break;
     GREGOR_WIRE_FOR_EACH_API(GREGOR_GOLDEN_CASE)
 #undef GREGOR_GOLDEN_CASE
@@ -123,13 +123,13 @@ std::string fixture_name(const ::testing::TestParamInfo<Fixture>& info) {
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Captured, GoldenFrame, ::testing::ValuesIn(load_manifest()),
-                         fixture_name);
+INSTANTIATE_TEST_SUITE_P(Captured, GoldenFrame, ::testing::ValuesIn(load_manifest()), fixture_name);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(GoldenFrame);
 
 TEST(GoldenManifest, HasFramesFromEveryClient) {
   std::set<std::string> clients;
-  for (const auto& f : load_manifest()) clients.insert(f.client);
+  for (const auto& f : load_manifest())
+    clients.insert(f.client);
   EXPECT_GE(clients.size(), 3u) << "expected captures from librdkafka, Java and Python clients";
 }
 

@@ -29,17 +29,20 @@ class FillContext {
   double next_float64() { return static_cast<double>(next_int32()) / 7.0; }
   Uuid next_uuid() {
     Uuid u;
-    for (auto& b : u.bytes) b = static_cast<uint8_t>(rng_());
+    for (auto& b : u.bytes)
+      b = static_cast<uint8_t>(rng_());
     return u;
   }
   std::string next_string() {
     std::string s(static_cast<size_t>(std::uniform_int_distribution<int>(0, 12)(rng_)), 'a');
-    for (auto& ch : s) ch = static_cast<char>('a' + rng_() % 26);
+    for (auto& ch : s)
+      ch = static_cast<char>('a' + rng_() % 26);
     return s;
   }
   Bytes next_bytes() {
     Bytes b(static_cast<size_t>(std::uniform_int_distribution<int>(0, 12)(rng_)));
-    for (auto& x : b) x = static_cast<uint8_t>(rng_());
+    for (auto& x : b)
+      x = static_cast<uint8_t>(rng_());
     return b;
   }
   Records next_records() {

@@ -138,7 +138,8 @@ enum class ErrorCode : int16_t {
   kVoterNotFound = 127,
 };
 
-// The protocol name of a code, e.g. "NOT_LEADER_OR_FOLLOWER"; "UNKNOWN" for a code not in the table.
+// The protocol name of a code, e.g. "NOT_LEADER_OR_FOLLOWER"; "UNKNOWN" for a code not in the
+// table.
 std::string_view error_name(ErrorCode code);
 
 // True for the codes a client may retry after refreshing metadata or backing off.

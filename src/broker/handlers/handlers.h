@@ -6,7 +6,7 @@
 
 namespace gregor::broker {
 
-#define GREGOR_DECLARE_HANDLER(Name, key)                                     \
+#define GREGOR_DECLARE_HANDLER(Name, key)                                \
   void handle_##Name(RequestContext& ctx, wire::Name##Request&& request, \
                      Reply<wire::Name##Response> reply);
 GREGOR_WIRE_FOR_EACH_API(GREGOR_DECLARE_HANDLER)
