@@ -42,6 +42,9 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "kinds(*kinds): run the test only against these broker kinds")
+    config.addinivalue_line(
+        "markers", "gregor_pending(reason): gregor does not serve what this test needs yet; "
+        "against gregor it is an expected failure (xfail, not strict, so a pass shows as XPASS)")
     kinds = _selected_kinds(config)
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
@@ -66,6 +69,9 @@ def pytest_generate_tests(metafunc):
         if kind not in allowed:
             reason = f"test runs only against {', '.join(allowed)}"
         marks = [pytest.mark.skip(reason=reason)] if reason else []
+        pending = metafunc.definition.get_closest_marker("gregor_pending")
+        if kind == "gregor" and pending and not reason:
+            marks.append(pytest.mark.xfail(reason=pending.args[0], strict=False))
         params.append(pytest.param(kind, marks=marks, id=kind))
     metafunc.parametrize("broker_kind", params, indirect=True, scope="module")
 

@@ -23,6 +23,7 @@ def test_broker_registers_in_its_chroot(cluster, zookeeper):
         zk.close()
 
 
+@pytest.mark.gregor_pending("CreateTopics is not served yet (issue 5)")
 def test_topics_create_list_describe(tools, topic_name):
     tools.create_topic(topic_name, partitions=3, configs={"retention.ms": "3600000"})
     assert topic_name in tools.list_topics()
@@ -35,6 +36,7 @@ def test_topics_create_list_describe(tools, topic_name):
     assert {p["Leader"] for p in partitions} == {"1"}
 
 
+@pytest.mark.gregor_pending("CreateTopics, Produce and Fetch are not served yet (issues 5, 6)")
 @pytest.mark.parametrize("codec", ["none", "gzip", "snappy", "lz4", "zstd"])
 def test_kcat_round_trip(bootstrap, tools, topic_name, codec):
     tools.create_topic(topic_name)
@@ -54,6 +56,7 @@ def test_kcat_metadata_lists_the_broker(cluster, bootstrap):
     assert meta["brokers"][0]["name"] == cluster.brokers[0].bootstrap
 
 
+@pytest.mark.gregor_pending("Produce, Fetch and consumer groups are not served yet (issues 6, 8)")
 def test_console_producer_to_group_consumer(tools, topic_name):
     tools.create_topic(topic_name)
     tools.console_produce(topic_name, [f"k{i}:v{i}" for i in range(5)], key_separator=":")
@@ -62,6 +65,7 @@ def test_console_producer_to_group_consumer(tools, topic_name):
     assert f"g-{topic_name}" in tools.list_groups()
 
 
+@pytest.mark.gregor_pending("Produce and Fetch are not served yet (issue 6)")
 def test_confluent_kafka_produce_consume(bootstrap, topic_name):
     producer = py_clients.confluent_producer(bootstrap)
     delivered = py_clients.confluent_produce(
@@ -77,6 +81,7 @@ def test_confluent_kafka_produce_consume(bootstrap, topic_name):
         consumer.close()
 
 
+@pytest.mark.gregor_pending("Produce and Fetch are not served yet (issue 6)")
 def test_kafka_python_produce_consume(bootstrap, topic_name):
     producer = py_clients.kafka_python_producer(bootstrap)
     for i in range(5):
@@ -91,6 +96,7 @@ def test_kafka_python_produce_consume(bootstrap, topic_name):
         consumer.close()
 
 
+@pytest.mark.gregor_pending("Produce and Fetch are not served yet (issue 6)")
 def test_broker_stops_cleanly_and_restarts(cluster_factory, topic_name):
     c = cluster_factory(size=1)
     broker = c.brokers[0]

@@ -8,6 +8,11 @@
 #include "broker/admin_http.h"
 #include "broker/net_config.h"
 #include "broker/request_pipeline.h"
+#include "gregor/cluster/broker_registration.h"
+#include "gregor/cluster/controller_election.h"
+#include "gregor/cluster/zk_client.h"
+#include "gregor/cluster/zk_watchers.h"
+#include "gregor/log/log_manager.h"
 #include "gregor/net/http_server.h"
 #include "gregor/net/server.h"
 #include "gregor/obs/kafka_metrics.h"
@@ -44,11 +49,7 @@ void Broker::start(std::function<void(bool)> done) {
   install_signal_handlers();
   log_ = log_.with_prefix(fmt::format("[KafkaServer id={}] ", id()));
   obs::logger("kafka.server.KafkaConfig").info("{}", config_.format_values());
-  start_listeners();
-  if (failed_) return;
-  start_admin_http();
-  if (failed_) return;
-  finish_start();
+  connect_zookeeper();
 }
 
 void Broker::install_signal_handlers() {
@@ -112,10 +113,14 @@ void Broker::shutdown(std::string reason) {
 
 // Stops accepting and lets requests already read finish, then closes everything else.
 void Broker::stop_network() {
+  auto then = [this] {
+    stop_logs();
+    stop_zookeeper();
+  };
   if (server_) {
-    server_->shutdown(kShutdownGrace, [this] { finish_shutdown(); });
+    server_->shutdown(kShutdownGrace, then);
   } else {
-    finish_shutdown();
+    then();
   }
 }
 

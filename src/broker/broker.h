@@ -1,10 +1,13 @@
 // The composition root: builds every module from the configuration, owns their lifetimes,
 // and runs the broker's start and stop sequences on one libuv loop.
 //
-// Start (Kafka's order): connect to ZooKeeper, read or create the cluster id, load the logs,
-// bind the listeners, register under /brokers/ids, join the controller election, then log
-// "[KafkaServer id=N] started". Stop (SIGTERM/SIGINT): stop accepting, let in-flight requests
-// finish, flush and checkpoint the logs, deregister, close the ZooKeeper session, log
+// Start: connect to ZooKeeper, read or create the cluster id and register under
+// /brokers/ids (one step of the cluster module), load the logs and check meta.properties
+// against the cluster id, bind the listeners, join the controller election, then log
+// "[KafkaServer id=N] started". Kafka registers after binding; registering first costs a
+// client at most a refused connection and a retry in the few milliseconds in between. Stop
+// (SIGTERM/SIGINT): stop accepting, let in-flight requests finish, flush and checkpoint the logs,
+// deregister, close the ZooKeeper session, log
 // "[KafkaServer id=N] shut down completed"; the loop then has nothing left and returns.
 #pragma once
 
@@ -14,6 +17,7 @@
 #include <memory>
 #include <string>
 
+#include "gregor/cluster/metadata_cache.h"
 #include "gregor/config/broker_config.h"
 #include "gregor/obs/logging.h"
 #include "gregor/obs/metrics.h"
@@ -22,6 +26,18 @@ namespace gregor::net {
 class Server;
 class HttpServer;
 }  // namespace gregor::net
+
+namespace gregor::cluster {
+class ZkClient;
+class BrokerRegistration;
+class ControllerElection;
+class LiveBrokersWatch;
+struct Registration;
+}  // namespace gregor::cluster
+
+namespace gregor::log {
+class LogManager;
+}  // namespace gregor::log
 
 namespace gregor::broker {
 
@@ -56,16 +72,29 @@ class Broker {
   obs::Registry& metrics() { return metrics_; }
   uv_loop_t* loop() const { return loop_; }
   int32_t id() const { return config_.broker_id(); }
+  // The cluster as this broker currently sees it (brokers, controller, topics).
+  const cluster::MetadataCache& metadata() const { return metadata_; }
+  // The partition logs; null before the broker has loaded them.
+  log::LogManager* logs() const { return logs_.get(); }
+  // The broker epoch of the current ZooKeeper registration (-1 before registering).
+  int64_t broker_epoch() const { return broker_epoch_; }
   // The port a listener is bound to (after start), e.g. for tests using port 0.
   int bound_port(const std::string& listener) const;
 
  private:
+  // Start steps, in order; each runs when the one before has finished.
+  void connect_zookeeper();
+  void on_registered(const cluster::Registration& registration);
+  bool load_logs(const std::string& cluster_id);
   void start_listeners();
   void start_admin_http();
   void finish_start();
   void fail_start(const std::string& why);
   void stop_network();
+  void stop_logs();
+  void stop_zookeeper();
   void finish_shutdown();
+  void watch_cluster();
   void install_signal_handlers();
 
   uv_loop_t* loop_;
@@ -77,6 +106,13 @@ class Broker {
   bool stopping_ = false;
   std::function<void(bool)> on_started_;
 
+  cluster::MetadataCache metadata_;
+  int64_t broker_epoch_ = -1;
+  std::unique_ptr<cluster::ZkClient> zk_;
+  std::unique_ptr<cluster::BrokerRegistration> registration_;
+  std::unique_ptr<cluster::ControllerElection> election_;
+  std::unique_ptr<cluster::LiveBrokersWatch> live_brokers_;
+  std::unique_ptr<log::LogManager> logs_;
   std::unique_ptr<RequestPipeline> pipeline_;
   std::unique_ptr<net::Server> server_;
   std::unique_ptr<net::HttpServer> admin_;

@@ -11,7 +11,9 @@ namespace {
 // One line per served API. An API appears here only when its handler does the real work;
 // ApiVersions advertises exactly this list.
 constexpr HandlerEntry kTable[] = {
+    serve<wire::MetadataApi, handle_Metadata>(),
     serve<wire::ApiVersionsApi, handle_ApiVersions>(),
+    serve<wire::DescribeClusterApi, handle_DescribeCluster>(),
 };
 
 }  // namespace
