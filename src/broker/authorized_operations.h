@@ -20,7 +20,9 @@ enum class AclOperation : int8_t {
   kIdempotentWrite = 12,
 };
 
-constexpr int32_t bit(AclOperation op) { return int32_t{1} << static_cast<int>(op); }
+constexpr int32_t bit(AclOperation op) {
+  return int32_t{1} << static_cast<int>(op);
+}
 
 inline constexpr int32_t kClusterOperations =
     bit(AclOperation::kCreate) | bit(AclOperation::kClusterAction) |

@@ -29,7 +29,7 @@ Broker::Broker(uv_loop_t* loop, config::BrokerConfig config)
     : loop_(loop),
       config_(std::move(config)),
       log_(obs::logger("kafka.server.KafkaServer")),
-      pipeline_(std::make_unique<RequestPipeline>(this)) {
+      pipeline_(std::make_unique<RequestPipeline>(this, metrics_)) {
   metrics_.gauge_callback(obs::kafka::kBrokerState, {},
                           [this] { return static_cast<double>(state_); });
 }
@@ -75,6 +75,34 @@ void Broker::start_listeners() {
   if (auto started = server_->start(); !started) {
     fail_start(fmt::format("failed to bind the listeners: {}", started.error().message));
     return;
+  }
+  register_connection_metrics();
+}
+
+// Connection and byte counts per listener, read from the network layer when scraped (the
+// admin endpoint runs on the loop thread, as the counters require).
+void Broker::register_connection_metrics() {
+  using Read = uint64_t (*)(const net::ListenerCounters&);
+  const std::pair<const obs::MetricDef*, Read> series[] = {
+      {&obs::kafka::kConnectionCount,
+       [](const net::ListenerCounters& c) { return c.connections_open; }},
+      {&obs::kafka::kConnectionCreationTotal,
+       [](const net::ListenerCounters& c) { return c.connections_created; }},
+      {&obs::kafka::kConnectionCloseTotal,
+       [](const net::ListenerCounters& c) { return c.connections_closed; }},
+      {&obs::kafka::kIncomingByteTotal, [](const net::ListenerCounters& c) { return c.bytes_in; }},
+      {&obs::kafka::kOutgoingByteTotal, [](const net::ListenerCounters& c) { return c.bytes_out; }},
+  };
+  for (const auto& ep : config_.listeners()) {
+    for (const auto& [def, read] : series) {
+      metrics_.gauge_callback(*def, {{"listener", ep.listener_name}},
+                              [this, name = ep.listener_name, read = read]() -> double {
+                                for (const auto& l : server_->stats()) {
+                                  if (l.name == name) return static_cast<double>(read(l.counters));
+                                }
+                                return 0;
+                              });
+    }
   }
 }
 

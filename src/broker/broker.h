@@ -74,6 +74,7 @@ class Broker {
   int32_t id() const { return config_.broker_id(); }
   // The cluster as this broker currently sees it (brokers, controller, topics).
   const cluster::MetadataCache& metadata() const { return metadata_; }
+  cluster::MetadataCache& metadata() { return metadata_; }
   // The partition logs; null before the broker has loaded them.
   log::LogManager* logs() const { return logs_.get(); }
   // The broker epoch of the current ZooKeeper registration (-1 before registering).
@@ -87,6 +88,7 @@ class Broker {
   void on_registered(const cluster::Registration& registration);
   bool load_logs(const std::string& cluster_id);
   void start_listeners();
+  void register_connection_metrics();
   void start_admin_http();
   void finish_start();
   void fail_start(const std::string& why);

@@ -28,9 +28,9 @@ cluster::BrokerInfo make_broker_info(const config::BrokerConfig& config) {
   cluster::BrokerInfo info;
   info.id = BrokerId(config.broker_id());
   for (const auto& ep : config.advertised_listeners()) {
-    info.endpoints.push_back(cluster::BrokerEndpoint{
-        ep.listener_name, advertised_host(ep.host), ep.port,
-        std::string(config::security_protocol_name(ep.protocol))});
+    info.endpoints.push_back(
+        cluster::BrokerEndpoint{ep.listener_name, advertised_host(ep.host), ep.port,
+                                std::string(config::security_protocol_name(ep.protocol))});
   }
   info.rack = config.get_string("broker.rack");
   info.timestamp_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -55,14 +55,13 @@ void Broker::connect_zookeeper() {
   obs::logger("kafka.server.KafkaServer").info("Connecting to zookeeper on {}", options.connect);
   zk_ = std::make_unique<cluster::ZkClient>(loop_, options);
   if (auto started = zk_->start(); !started) {
-    fail_start(fmt::format("invalid zookeeper.connect '{}': {}", options.connect,
-                           started.error()));
+    fail_start(fmt::format("invalid zookeeper.connect '{}': {}", options.connect, started.error()));
     return;
   }
   // A registration left by this broker's previous process lives until that session times
   // out; waiting one session timeout lets a quick restart through.
-  registration_ = std::make_unique<cluster::BrokerRegistration>(
-      *zk_, make_broker_info(config_), options.session_timeout);
+  registration_ = std::make_unique<cluster::BrokerRegistration>(*zk_, make_broker_info(config_),
+                                                                options.session_timeout);
   registration_->start([this](Result<cluster::Registration, cluster::ClusterError> result) {
     if (!result) {
       if (state_ == BrokerState::kStarting) {
@@ -113,15 +112,14 @@ bool Broker::load_logs(const std::string& cluster_id) {
 }
 
 void Broker::watch_cluster() {
-  live_brokers_ = std::make_unique<cluster::LiveBrokersWatch>(
-      *zk_, [this](const std::map<BrokerId, cluster::LiveBroker>& live) {
-        std::vector<cluster::BrokerMetadata> brokers;
-        for (const auto& [broker_id, b] : live) {
-          brokers.push_back(
-              cluster::BrokerMetadata{broker_id, b.info.endpoints, b.info.rack, b.epoch});
-        }
-        metadata_.set_live_brokers(std::move(brokers));
-      });
+  live_brokers_ = std::make_unique<
+      cluster::LiveBrokersWatch>(*zk_, [this](const std::map<BrokerId, cluster::LiveBroker>& live) {
+    std::vector<cluster::BrokerMetadata> brokers;
+    for (const auto& [broker_id, b] : live) {
+      brokers.push_back(cluster::BrokerMetadata{broker_id, b.info.endpoints, b.info.rack, b.epoch});
+    }
+    metadata_.set_live_brokers(std::move(brokers));
+  });
   live_brokers_->start();
 
   cluster::ControllerElection::Callbacks callbacks;

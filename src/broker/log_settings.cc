@@ -30,7 +30,8 @@ log::LogConfig to_log_config(const config::TopicConfig& topic) {
 
 log::LogManagerConfig make_log_manager_config(const config::BrokerConfig& broker) {
   log::LogManagerConfig out;
-  for (const auto& dir : broker.log_dirs()) out.log_dirs.emplace_back(dir);
+  for (const auto& dir : broker.log_dirs())
+    out.log_dirs.emplace_back(dir);
   if (auto defaults = config::TopicConfig::create(broker, {})) {
     out.default_config = to_log_config(*defaults);
   }

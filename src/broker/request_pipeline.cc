@@ -53,11 +53,22 @@ net::Response to_response(wire::Writer&& w) {
 // decoded records are views into it and must stay valid until the handler is done.
 class SlotCompletion final : public Completion {
  public:
-  SlotCompletion(net::RequestSlot slot, net::Frame frame, std::string peer)
-      : slot_(std::move(slot)), frame_(std::move(frame)), peer_(std::move(peer)) {}
+  SlotCompletion(net::RequestSlot slot, net::Frame frame, std::string peer, RequestMetrics& metrics,
+                 const wire::ApiDescriptor& api)
+      : slot_(std::move(slot)),
+        frame_(std::move(frame)),
+        peer_(std::move(peer)),
+        metrics_(metrics),
+        api_(api) {}
 
-  void send(wire::Writer&& frame) override { slot_.respond(to_response(std::move(frame))); }
-  void no_response() override { slot_.finish_without_response(); }
+  void send(wire::Writer&& frame) override {
+    metrics_.on_complete(api_, started_);
+    slot_.respond(to_response(std::move(frame)));
+  }
+  void no_response() override {
+    metrics_.on_complete(api_, started_);
+    slot_.finish_without_response();
+  }
   void close_connection(std::string_view why) override {
     log().warn("Closing connection from {}: {}", peer_, why);
     slot_.close_connection();
@@ -68,6 +79,9 @@ class SlotCompletion final : public Completion {
   net::RequestSlot slot_;
   net::Frame frame_;
   std::string peer_;
+  RequestMetrics& metrics_;
+  const wire::ApiDescriptor& api_;
+  RequestMetrics::Clock::time_point started_ = RequestMetrics::Clock::now();
 };
 
 // KIP-511: an ApiVersions request of a version we don't know is answered in the v0 layout
@@ -117,8 +131,9 @@ void RequestPipeline::on_frame(net::Connection& connection, net::RequestSlot slo
     return;
   }
 
+  metrics_.on_request(*api, version);
   auto done = std::make_shared<SlotCompletion>(std::move(slot), std::move(frame),
-                                               describe_peer(connection));
+                                               describe_peer(connection), metrics_, *api);
   wire::Reader reader(done->frame().bytes());
   wire::RequestHeader header;
   header.decode(reader, api->request_header_version(version));

@@ -7,6 +7,7 @@
 // client can retry with a version we share.
 #pragma once
 
+#include "broker/request_metrics.h"
 #include "gregor/net/frame_handler.h"
 
 namespace gregor::broker {
@@ -15,13 +16,14 @@ class Broker;
 
 class RequestPipeline : public net::FrameHandler {
  public:
-  explicit RequestPipeline(Broker* broker) : broker_(broker) {}
+  RequestPipeline(Broker* broker, obs::Registry& metrics) : broker_(broker), metrics_(metrics) {}
 
   void on_frame(net::Connection& connection, net::RequestSlot slot, net::Frame frame) override;
   void on_connection_closed(const net::Connection& connection) override;
 
  private:
   Broker* broker_;
+  RequestMetrics metrics_;
 };
 
 }  // namespace gregor::broker

@@ -121,6 +121,22 @@ inline constexpr MetricDef kLeaderElectionRateAndTimeMs{
 
 // kafka.network:type=RequestMetrics. Requests: labels request, version. Errors: request, error.
 // Times: label request ("Produce", "FetchConsumer", "FetchFollower", "Metadata", ...).
+// kafka.server:type=socket-server-metrics,listener=L: connections and bytes per listener.
+inline constexpr MetricDef kConnectionCount{"kafka_server_socket_server_metrics_connection_count",
+                                            "Open client connections, by listener.", kGauge};
+inline constexpr MetricDef kConnectionCreationTotal{
+    "kafka_server_socket_server_metrics_connection_creation_total",
+    "Connections accepted since start, by listener.", kCounter};
+inline constexpr MetricDef kConnectionCloseTotal{
+    "kafka_server_socket_server_metrics_connection_close_total",
+    "Connections closed since start, by listener.", kCounter};
+inline constexpr MetricDef kIncomingByteTotal{
+    "kafka_server_socket_server_metrics_incoming_byte_total",
+    "Bytes read from client connections, by listener.", kCounter};
+inline constexpr MetricDef kOutgoingByteTotal{
+    "kafka_server_socket_server_metrics_outgoing_byte_total",
+    "Bytes written to client connections, by listener.", kCounter};
+
 inline constexpr MetricDef kRequests{"kafka_network_requestmetrics_requests_total",
                                      "Requests received, by API and version.", kCounter};
 inline constexpr MetricDef kErrors{"kafka_network_requestmetrics_errors_total",

@@ -11,12 +11,15 @@ namespace {
 
 using Response = wire::MetadataResponse;
 
-int16_t code(ErrorCode e) { return static_cast<int16_t>(e); }
+int16_t code(ErrorCode e) {
+  return static_cast<int16_t>(e);
+}
 
 std::vector<int32_t> ids(const std::vector<BrokerId>& brokers) {
   std::vector<int32_t> out;
   out.reserve(brokers.size());
-  for (BrokerId b : brokers) out.push_back(b.value());
+  for (BrokerId b : brokers)
+    out.push_back(b.value());
   return out;
 }
 
