@@ -3,29 +3,11 @@
 #include <charconv>
 
 namespace gregor::broker {
-namespace {
-
-net::SecurityProtocol to_net(config::SecurityProtocol p) {
-  switch (p) {
-    case config::SecurityProtocol::kPlaintext:
-      return net::SecurityProtocol::kPlaintext;
-    case config::SecurityProtocol::kSsl:
-      return net::SecurityProtocol::kSsl;
-    case config::SecurityProtocol::kSaslPlaintext:
-      return net::SecurityProtocol::kSaslPlaintext;
-    case config::SecurityProtocol::kSaslSsl:
-      return net::SecurityProtocol::kSaslSsl;
-  }
-  return net::SecurityProtocol::kPlaintext;
-}
-
-}  // namespace
 
 net::ServerConfig make_server_config(const config::BrokerConfig& config) {
   net::ServerConfig out;
   for (const auto& ep : config.listeners()) {
-    out.listeners.push_back(
-        net::ListenerConfig{ep.listener_name, ep.host, ep.port, to_net(ep.protocol)});
+    out.listeners.push_back(net::ListenerConfig{ep.listener_name, ep.host, ep.port, ep.protocol});
   }
   out.socket_request_max_bytes = config.get_int("socket.request.max.bytes");
   out.connections_max_idle_ms = config.get_long("connections.max.idle.ms");

@@ -11,29 +11,6 @@
 
 namespace gregor::config {
 
-std::string_view security_protocol_name(SecurityProtocol protocol) {
-  switch (protocol) {
-    case SecurityProtocol::kPlaintext:
-      return "PLAINTEXT";
-    case SecurityProtocol::kSsl:
-      return "SSL";
-    case SecurityProtocol::kSaslPlaintext:
-      return "SASL_PLAINTEXT";
-    case SecurityProtocol::kSaslSsl:
-      return "SASL_SSL";
-  }
-  return "PLAINTEXT";
-}
-
-std::optional<SecurityProtocol> parse_security_protocol(std::string_view name) {
-  std::string upper = to_upper(name);
-  for (auto p : {SecurityProtocol::kPlaintext, SecurityProtocol::kSsl,
-                 SecurityProtocol::kSaslPlaintext, SecurityProtocol::kSaslSsl}) {
-    if (security_protocol_name(p) == upper) return p;
-  }
-  return std::nullopt;
-}
-
 std::optional<SecurityProtocol> find_protocol(const ProtocolMap& map, std::string_view name) {
   for (const auto& [n, p] : map) {
     if (n == name) return p;

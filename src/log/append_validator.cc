@@ -2,12 +2,17 @@
 
 #include <fmt/format.h>
 
-#include "big_endian.h"
 #include "gregor/records/batch_builder.h"
+#include "gregor/records/byte_order.h"
 #include "gregor/records/crc32c.h"
 #include "gregor/records/record.h"
 
 namespace gregor::log {
+
+using records::load_be32;
+using records::load_be64;
+using records::store_be32;
+using records::store_be64;
 namespace {
 
 namespace layout = records::layout;

@@ -2,9 +2,14 @@
 
 #include <algorithm>
 
-#include "big_endian.h"
+#include "gregor/records/byte_order.h"
 
 namespace gregor::log {
+
+using records::load_be32;
+using records::load_be64;
+using records::store_be32;
+using records::store_be64;
 namespace {
 
 namespace layout = records::layout;

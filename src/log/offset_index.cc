@@ -3,9 +3,14 @@
 #include <algorithm>
 #include <limits>
 
-#include "big_endian.h"
+#include "gregor/records/byte_order.h"
 
 namespace gregor::log {
+
+using records::load_be32;
+using records::load_be64;
+using records::store_be32;
+using records::store_be64;
 
 IoResult<OffsetIndex> OffsetIndex::open(const std::filesystem::path& path, Offset base) {
   auto file = IndexFile::open(path, kEntrySize);

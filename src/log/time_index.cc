@@ -1,8 +1,13 @@
 #include "time_index.h"
 
-#include "big_endian.h"
+#include "gregor/records/byte_order.h"
 
 namespace gregor::log {
+
+using records::load_be32;
+using records::load_be64;
+using records::store_be32;
+using records::store_be64;
 
 TimeIndex::TimeIndex(IndexFile file, Offset base) : file_(std::move(file)), base_(base) {
   reload_last();

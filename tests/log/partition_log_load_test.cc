@@ -4,13 +4,18 @@
 
 #include <gtest/gtest.h>
 
-#include "big_endian.h"
 #include "gregor/log/partition_log.h"
+#include "gregor/records/byte_order.h"
 #include "log_test_util.h"
 #include "segment_files.h"
 
 namespace gregor::log {
 namespace {
+
+using records::load_be32;
+using records::load_be64;
+using records::store_be32;
+using records::store_be64;
 
 using testing::LogFixture;
 

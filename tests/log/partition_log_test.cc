@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "big_endian.h"
+#include "gregor/records/byte_order.h"
 #include "gregor/records/crc32c.h"
 #include "gregor/records/record.h"
 #include "log_test_util.h"
@@ -11,6 +11,11 @@
 
 namespace gregor::log {
 namespace {
+
+using records::load_be32;
+using records::load_be64;
+using records::store_be32;
+using records::store_be64;
 
 using testing::LogFixture;
 using testing::make_batch;

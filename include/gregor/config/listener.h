@@ -10,17 +10,14 @@
 #include <vector>
 
 #include "gregor/common/result.h"
+#include "gregor/common/security_protocol.h"
 #include "gregor/config/config_error.h"
 
 namespace gregor::config {
 
-enum class SecurityProtocol : int8_t { kPlaintext, kSsl, kSaslPlaintext, kSaslSsl };
-
-// "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL".
-std::string_view security_protocol_name(SecurityProtocol protocol);
-
-// Case-insensitive, as Kafka upper-cases map values before looking them up.
-std::optional<SecurityProtocol> parse_security_protocol(std::string_view name);
+using gregor::parse_security_protocol;
+using gregor::security_protocol_name;
+using gregor::SecurityProtocol;
 
 // Listener name -> protocol, in the order given. Names are upper-cased, as Kafka normalises
 // them, so "plaintext://..." and "PLAINTEXT://..." are the same listener.

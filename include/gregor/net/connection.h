@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "gregor/common/security_protocol.h"
 #include "gregor/common/strong_id.h"
 
 namespace gregor::net {
@@ -18,14 +19,8 @@ struct Reply;
 // stale id can't name a newer connection.
 using ConnectionId = StrongId<struct ConnectionIdTag, uint64_t>;
 
-// How a listener protects and authenticates its bytes. Only kPlaintext is implemented today;
-// the other values exist so that TLS and SASL can be attached per listener later without
-// changing this interface.
-enum class SecurityProtocol { kPlaintext, kSsl, kSaslPlaintext, kSaslSsl };
-
-// The protocol's name for log lines, e.g. "SASL_SSL". Parsing the configuration is the
-// config module's job; the broker maps its values onto this enum.
-std::string_view security_protocol_name(SecurityProtocol protocol);
+using gregor::security_protocol_name;
+using gregor::SecurityProtocol;
 
 // Facts about a connection that stay fixed while it is open.
 struct ConnectionInfo {

@@ -16,11 +16,13 @@ void add_cluster(Broker& broker) {
   auto& cache = broker.metadata();
   cache.set_cluster_id("test-cluster-id-000000");
   cache.set_live_brokers({
-      cluster::BrokerMetadata{BrokerId(1),
-                              {{"PLAINTEXT", "h1", 9092, "PLAINTEXT"}, {"INTERNAL", "i1", 9093, "PLAINTEXT"}},
-                              std::string("rack-a"),
-                              10},
-      cluster::BrokerMetadata{BrokerId(2), {{"INTERNAL", "i2", 9093, "PLAINTEXT"}}, std::nullopt, 11},
+      cluster::BrokerMetadata{
+          BrokerId(1),
+          {{"PLAINTEXT", "h1", 9092, "PLAINTEXT"}, {"INTERNAL", "i1", 9093, "PLAINTEXT"}},
+          std::string("rack-a"),
+          10},
+      cluster::BrokerMetadata{
+          BrokerId(2), {{"INTERNAL", "i2", 9093, "PLAINTEXT"}}, std::nullopt, 11},
   });
   cache.set_controller(BrokerId(1));
   cluster::TopicMetadata topic;
