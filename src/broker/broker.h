@@ -32,6 +32,8 @@ class ZkClient;
 class BrokerRegistration;
 class ControllerElection;
 class LiveBrokersWatch;
+class TopicStore;
+struct ControllerFence;
 struct Registration;
 }  // namespace gregor::cluster
 
@@ -42,6 +44,7 @@ class LogManager;
 namespace gregor::broker {
 
 class RequestPipeline;
+class TopicWatch;
 
 // Kafka's BrokerState values, exported as kafka_server_kafkaserver_brokerstate.
 enum class BrokerState : int8_t {
@@ -75,6 +78,10 @@ class Broker {
   // The cluster as this broker currently sees it (brokers, controller, topics).
   const cluster::MetadataCache& metadata() const { return metadata_; }
   cluster::MetadataCache& metadata() { return metadata_; }
+  // The topic znodes in ZooKeeper; null before the broker has connected.
+  cluster::TopicStore* topics() const { return topic_store_.get(); }
+  // This broker's fence while it is the controller; null otherwise (also before start).
+  const cluster::ControllerFence* controller_fence() const;
   // The partition logs; null before the broker has loaded them.
   log::LogManager* logs() const { return logs_.get(); }
   // The broker epoch of the current ZooKeeper registration (-1 before registering).
@@ -114,6 +121,8 @@ class Broker {
   std::unique_ptr<cluster::BrokerRegistration> registration_;
   std::unique_ptr<cluster::ControllerElection> election_;
   std::unique_ptr<cluster::LiveBrokersWatch> live_brokers_;
+  std::unique_ptr<cluster::TopicStore> topic_store_;
+  std::unique_ptr<TopicWatch> topic_watch_;
   std::unique_ptr<log::LogManager> logs_;
   std::unique_ptr<RequestPipeline> pipeline_;
   std::unique_ptr<net::Server> server_;

@@ -6,8 +6,10 @@
 
 #include "broker/broker.h"
 #include "broker/log_settings.h"
+#include "broker/topic_watch.h"
 #include "gregor/cluster/broker_registration.h"
 #include "gregor/cluster/controller_election.h"
+#include "gregor/cluster/topic_store.h"
 #include "gregor/cluster/zk_client.h"
 #include "gregor/cluster/zk_watchers.h"
 #include "gregor/config/listener.h"
@@ -122,12 +124,21 @@ void Broker::watch_cluster() {
   });
   live_brokers_->start();
 
+  topic_store_ = std::make_unique<cluster::TopicStore>(*zk_);
+  topic_watch_ = std::make_unique<TopicWatch>(*zk_, metadata_);
+  topic_watch_->start();
+
   cluster::ControllerElection::Callbacks callbacks;
   callbacks.on_controller_changed = [this](std::optional<BrokerId> controller) {
     metadata_.set_controller(controller);
   };
   election_ = std::make_unique<cluster::ControllerElection>(*zk_, BrokerId(id()), callbacks);
   election_->start();
+}
+
+const cluster::ControllerFence* Broker::controller_fence() const {
+  if (!election_ || !election_->fence()) return nullptr;
+  return &*election_->fence();
 }
 
 // Flushes every log, writes the checkpoints and the clean-shutdown marker, so that the next
@@ -149,6 +160,8 @@ void Broker::stop_zookeeper() {
     return;
   }
   election_.reset();
+  topic_watch_.reset();
+  topic_store_.reset();
   live_brokers_.reset();
   auto close_zk = [this] {
     zk_->close();

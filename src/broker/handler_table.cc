@@ -13,6 +13,7 @@ namespace {
 constexpr HandlerEntry kTable[] = {
     serve<wire::MetadataApi, handle_Metadata>(),
     serve<wire::ApiVersionsApi, handle_ApiVersions>(),
+    serve<wire::CreateTopicsApi, handle_CreateTopics>(),
     serve<wire::DescribeClusterApi, handle_DescribeCluster>(),
 };
 
