@@ -38,7 +38,6 @@ struct RequestContext {
   int32_t correlation_id = 0;
   std::optional<std::string> client_id;
   std::string listener;      // the listener name the request arrived on
-  std::string peer;          // "host:port" of the client, for logs
   Broker* broker = nullptr;  // the services handlers compose
 };
 

@@ -23,8 +23,8 @@ const obs::Logger& log() {
   return l;
 }
 
-std::string describe_peer(const net::Connection& c) {
-  return fmt::format("{}:{} ({})", c.info().peer_ip, c.info().peer_port, c.info().listener_name);
+std::string describe_peer(const net::ConnectionInfo& info) {
+  return fmt::format("{}:{} ({})", info.peer_ip, info.peer_port, info.listener_name);
 }
 
 // Converts a Writer's output (bytes with file slices interleaved) into network chunks.
@@ -53,11 +53,13 @@ net::Response to_response(wire::Writer&& w) {
 // decoded records are views into it and must stay valid until the handler is done.
 class SlotCompletion final : public Completion {
  public:
-  SlotCompletion(net::RequestSlot slot, net::Frame frame, std::string peer, RequestMetrics& metrics,
-                 const wire::ApiDescriptor& api)
+  // The peer is kept as the connection's facts and formatted only if the request fails, so
+  // that answering a request formats no strings.
+  SlotCompletion(net::RequestSlot slot, net::Frame frame, const net::ConnectionInfo& peer,
+                 RequestMetrics& metrics, const wire::ApiDescriptor& api)
       : slot_(std::move(slot)),
         frame_(std::move(frame)),
-        peer_(std::move(peer)),
+        peer_(peer),
         metrics_(metrics),
         api_(api) {}
 
@@ -70,7 +72,7 @@ class SlotCompletion final : public Completion {
     slot_.finish_without_response();
   }
   void close_connection(std::string_view why) override {
-    log().warn("Closing connection from {}: {}", peer_, why);
+    log().warn("Closing connection from {}: {}", describe_peer(peer_), why);
     slot_.close_connection();
   }
   const net::Frame& frame() const { return frame_; }
@@ -78,7 +80,7 @@ class SlotCompletion final : public Completion {
  private:
   net::RequestSlot slot_;
   net::Frame frame_;
-  std::string peer_;
+  net::ConnectionInfo peer_;
   RequestMetrics& metrics_;
   const wire::ApiDescriptor& api_;
   RequestMetrics::Clock::time_point started_ = RequestMetrics::Clock::now();
@@ -107,7 +109,7 @@ void RequestPipeline::on_frame(net::Connection& connection, net::RequestSlot slo
   const int32_t correlation_id = peek.read_int32();
   if (!peek.ok()) {
     log().warn("Closing connection from {}: request of {} bytes is too short for a header",
-               describe_peer(connection), frame.size());
+               describe_peer(connection.info()), frame.size());
     slot.close_connection();
     return;
   }
@@ -115,7 +117,7 @@ void RequestPipeline::on_frame(net::Connection& connection, net::RequestSlot slo
   const wire::ApiDescriptor* api = wire::find_api(key);
   if (entry == nullptr || api == nullptr) {
     log().warn("Closing connection from {}: unknown or unserved API key {}",
-               describe_peer(connection), key);
+               describe_peer(connection.info()), key);
     slot.close_connection();
     return;
   }
@@ -125,15 +127,15 @@ void RequestPipeline::on_frame(net::Connection& connection, net::RequestSlot slo
       return;
     }
     log().warn("Closing connection from {}: {} version {} is not supported (range {}-{})",
-               describe_peer(connection), api->name, version, entry->min_version,
+               describe_peer(connection.info()), api->name, version, entry->min_version,
                entry->max_version);
     slot.close_connection();
     return;
   }
 
   metrics_.on_request(*api, version);
-  auto done = std::make_shared<SlotCompletion>(std::move(slot), std::move(frame),
-                                               describe_peer(connection), metrics_, *api);
+  auto done = std::make_shared<SlotCompletion>(std::move(slot), std::move(frame), connection.info(),
+                                               metrics_, *api);
   wire::Reader reader(done->frame().bytes());
   wire::RequestHeader header;
   header.decode(reader, api->request_header_version(version));
@@ -148,7 +150,6 @@ void RequestPipeline::on_frame(net::Connection& connection, net::RequestSlot slo
   ctx.correlation_id = correlation_id;
   ctx.client_id = std::move(header.client_id);
   ctx.listener = connection.info().listener_name;
-  ctx.peer = fmt::format("{}:{}", connection.info().peer_ip, connection.info().peer_port);
   ctx.broker = broker_;
   entry->dispatch(ctx, reader, std::move(done));
 }

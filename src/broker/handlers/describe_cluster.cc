@@ -2,6 +2,7 @@
 // listener the request came in on. Only broker endpoints exist in ZooKeeper mode.
 #include "broker/authorized_operations.h"
 #include "broker/broker.h"
+#include "broker/cluster_view.h"
 #include "broker/handlers/handlers.h"
 #include "gregor/common/error_code.h"
 
@@ -24,9 +25,7 @@ void handle_DescribeCluster(RequestContext& ctx, wire::DescribeClusterRequest&& 
   }
   const auto snapshot = ctx.broker->metadata().snapshot();
   response.cluster_id = snapshot->cluster_id();
-  const auto controller = snapshot->controller_id();
-  response.controller_id =
-      controller && snapshot->broker(*controller) != nullptr ? controller->value() : -1;
+  response.controller_id = live_controller_id(*snapshot);
   for (const cluster::BrokerMetadata* b : snapshot->brokers_with_listener(ctx.listener)) {
     const cluster::BrokerEndpoint* ep = b->endpoint(ctx.listener);
     response.brokers.push_back({b->id.value(), ep->host, ep->port, b->rack});

@@ -2,6 +2,7 @@
 // cluster id, the controller, and the requested topics with their partitions' leaders.
 #include "broker/authorized_operations.h"
 #include "broker/broker.h"
+#include "broker/cluster_view.h"
 #include "broker/handlers/handlers.h"
 #include "broker/topic_name.h"
 #include "gregor/common/error_code.h"
@@ -71,11 +72,7 @@ void handle_Metadata(RequestContext& ctx, wire::MetadataRequest&& request,
     response.brokers.push_back({b->id.value(), ep->host, ep->port, b->rack});
   }
   response.cluster_id = snapshot->cluster_id();
-  // The controller is reported only while it is a live broker, so that clients routing admin
-  // requests to it always reach a broker that exists.
-  const auto controller = snapshot->controller_id();
-  response.controller_id =
-      controller && snapshot->broker(*controller) != nullptr ? controller->value() : -1;
+  response.controller_id = live_controller_id(*snapshot);
   if (request.include_cluster_authorized_operations) {
     response.cluster_authorized_operations = kClusterOperations;
   }
